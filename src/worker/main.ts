@@ -1,0 +1,39 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadEnv } from '../config/env';
+import { createDb } from '../db/client';
+import { createLogger } from '../logger';
+import { createMetrics } from '../metrics';
+import { createSendWorker } from './create-worker';
+
+/** The worker process: runs SendMessage workflows and their activities until SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger('worker', env.LOG_LEVEL);
+  const db = createDb(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createSendWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    db,
+    logger,
+    metrics: createMetrics('worker'),
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  });
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, address: env.TEMPORAL_ADDRESS }, 'worker started');
+  // Worker.run installs SIGTERM/SIGINT handlers: it stops polling, lets in-flight tasks finish within
+  // shutdownGraceTime, then resolves.
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.$disconnect();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
