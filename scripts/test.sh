@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 npx tsc -p tsconfig.json --noEmit
 npx eslint --max-warnings=0 .
+if [ $# -eq 0 ]; then set -- 'test/**/*.test.ts'; fi
 exec npx mocha "$@"

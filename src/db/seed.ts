@@ -50,8 +50,8 @@ export const SEED_SCENES: SceneSeed[] = [
 
 export function seedGateways(providerUrl: string) {
   return [
-    { code: 'sms-primary', channelType: 'SMS' as const, providerKind: 'sms-vendor', endpoint: `${providerUrl}/sms/send`, credentials: { account: 'sandbox', password: 'sandbox-secret' }, priority: 0, weight: 100 },
-    { code: 'sms-backup', channelType: 'SMS' as const, providerKind: 'sms-vendor', endpoint: `${providerUrl}/sms/send`, credentials: { account: 'sandbox-b', password: 'sandbox-secret-b' }, priority: 1, weight: 100 },
+    { code: 'sms-primary', channelType: 'SMS' as const, providerKind: 'sms-vendor', endpoint: `${providerUrl}/primary/sms/send`, credentials: { account: 'sandbox', password: 'sandbox-secret' }, priority: 0, weight: 100 },
+    { code: 'sms-backup', channelType: 'SMS' as const, providerKind: 'sms-vendor', endpoint: `${providerUrl}/backup/sms/send`, credentials: { account: 'sandbox-b', password: 'sandbox-secret-b' }, priority: 1, weight: 100 },
     { code: 'email-primary', channelType: 'EMAIL' as const, providerKind: 'email-api', endpoint: `${providerUrl}/email/v3/mail/send`, credentials: { apiKey: 'sandbox-key', from: 'no-reply@example.test' }, priority: 0, weight: 100 },
     { code: 'push-primary', channelType: 'PUSH' as const, providerKind: 'webhook', endpoint: `${providerUrl}/webhook`, credentials: { token: 'sandbox-push-token' }, priority: 0, weight: 100 },
     { code: 'im-bot', channelType: 'WEBHOOK' as const, providerKind: 'webhook', endpoint: `${providerUrl}/webhook`, credentials: { token: 'sandbox-im-token' }, priority: 0, weight: 100 },

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
  * The sandbox provider: one local HTTP server that speaks the three provider APIs this project has
  * adapters for, records every request it receives, and can be told to fail, delay or reject.
  *
- *   POST /sms/send            form-encoded SMS vendor API, answers {"code":"0","msgid"}
- *   POST /email/v3/mail/send  JSON e-mail API, answers 202 {"id"}
- *   POST /webhook             JSON webhook, answers 200 {"id"}
+ *   POST [/prefix]/sms/send            form-encoded SMS vendor API, answers {"code":"0","msgid"}
+ *   POST [/prefix]/email/v3/mail/send  JSON e-mail API, answers 202 {"id"}
+ *   POST [/prefix]/webhook             JSON webhook, answers 200 {"id"}
  *
  * Control (used by `npm run dev` users and by tests):
  *   GET    /_sandbox/requests     everything received, oldest first
@@ -57,7 +57,16 @@ export interface SandboxProvider {
   close(): Promise<void>;
 }
 
-const ROUTES: Record<string, SandboxApi> = { '/sms/send': 'sms', '/email/v3/mail/send': 'email', '/webhook': 'webhook' };
+const ROUTES: [suffix: string, api: SandboxApi][] = [
+  ['/sms/send', 'sms'],
+  ['/email/v3/mail/send', 'email'],
+  ['/webhook', 'webhook'],
+];
+
+/** Any prefix is allowed (/primary/sms/send), so several gateways can point at one sandbox and be told apart. */
+function apiOf(pathname: string): SandboxApi | undefined {
+  return ROUTES.find(([suffix]) => pathname.endsWith(suffix))?.[1];
+}
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -142,7 +151,7 @@ export async function startSandboxProvider(options: { port?: number; host?: stri
         idsByKey.clear();
         return send(204, undefined);
       }
-      const api = ROUTES[url.pathname];
+      const api = apiOf(url.pathname);
       if (!api || req.method !== 'POST') return send(404, { message: 'not found' });
 
       const body = parse(api, raw);

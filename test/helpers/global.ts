@@ -39,7 +39,7 @@ function timed<T>(label: string, work: Promise<T>): Promise<T> {
 }
 
 export async function mochaGlobalSetup(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sender-test-'));
   const [temporal, database, kafka, workflowBundle] = await Promise.all([
     timed('temporal', (async () => {
