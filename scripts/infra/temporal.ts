@@ -238,7 +238,10 @@ export async function startTemporal(opts: StartTemporalOptions): Promise<Tempora
   const pidFile = path.join(dataDir, 'temporal.pid');
   const previous = Number(readOr(pidFile, ''));
   if (previous && pidAlive(previous) && readOr(`/proc/${previous}/cmdline`, 'temporal').includes('temporal')) {
-    throw new Error(`Temporal: ${dataDir} is in use by a running server (pid ${previous}); two servers must not share one SQLite file.`);
+    throw new Error(
+      `Temporal: ${dataDir} is in use by a running server (pid ${previous}); two servers must not share one SQLite ` +
+        `file. If it is left over from a killed run, end it (kill ${previous}).`,
+    );
   }
 
   const cli = await ensureTemporalCli();
@@ -287,7 +290,6 @@ export async function startTemporal(opts: StartTemporalOptions): Promise<Tempora
         }),
       timeoutMs: 60_000,
       stopSignal: 'SIGTERM',
-      killAfterMs: 15_000,
     });
   } catch (err) {
     await connection?.close().catch(() => {});

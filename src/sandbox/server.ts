@@ -170,9 +170,9 @@ export async function startSandboxProvider(options: { port?: number; host?: stri
           record.status = answer.status;
           return send(answer.status, answer.body, answer.headers);
         }
-        if (response.status !== undefined) {
-          record.status = response.status;
-          return send(response.status, response.body, response.headers);
+        if (response.status !== undefined || response.body !== undefined) {
+          record.status = response.status ?? 200;
+          return send(record.status, response.body, response.headers);
         }
       }
       const id = (idempotencyKey && idsByKey.get(idempotencyKey)) || `sbx-${randomUUID()}`;
