@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/infra/kafka.ts ensure                                  # download the jars, print the libs dir
  *   npx tsx scripts/infra/kafka.ts start [--data-dir D] [--port P] [--controller-port C]   # foreground, Ctrl-C stops
+ *     (data dir default .local/data/kafka, ports 9092/9093)
  *
  * The jar set is declared in scripts/infra/kafka/pom.xml (kafka_2.13 + kafka-tools + the log4j2 binding for
  * slf4j 1.7, which Kafka's pom leaves out); the Kafka version is read from its <kafka.version> property.
@@ -14,12 +15,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { TOOLS_DIR, runToCompletion, spawnService, portOpen, sleep } from './process';
+import { LOCAL_DIR, TOOLS_DIR, runToCompletion, spawnService, portOpen, sleep } from './process';
 
 export const KAFKA_POM = path.join(__dirname, 'kafka', 'pom.xml');
 
-/** JVM heap for the broker; KAFKA_HEAP_OPTS overrides it (space-separated JVM flags). */
-const DEFAULT_HEAP_OPTS = ['-Xms256m', '-Xmx512m'];
+/** JVM heap for the broker; KAFKA_HEAP_OPTS overrides it (space-separated JVM flags). RSS is ~330 MB either way. */
+const DEFAULT_HEAP_OPTS = ['-Xmx512m'];
 
 export function kafkaVersion(): string {
   const pom = fs.readFileSync(KAFKA_POM, 'utf8');
@@ -160,7 +161,8 @@ export interface StartKafkaOptions {
 /**
  * A broker for dev and tests. With KAFKA_BROKERS set (comma-separated host:port), returns those and stop() does
  * nothing. Otherwise writes <dataDir>/config, formats <dataDir>/logs once (kept, with its topics and offsets,
- * across restarts), starts `java kafka.Kafka` and waits until it answers a Metadata request listing itself.
+ * across restarts), starts `java kafka.Kafka` and waits until kafkaReady(): it lists itself and its group
+ * coordinator has loaded.
  */
 export async function startKafka(opts: StartKafkaOptions): Promise<KafkaBroker> {
   const external = process.env.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -224,7 +226,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaBroker> 
       serverProperties,
     ],
     cwd: dataDir,
-    ready: () => kafkaAnswers(port, host),
+    ready: () => kafkaReady(port, host),
     timeoutMs: opts.timeoutMs ?? 120_000,
     stopSignal: 'SIGTERM',
     killAfterMs: 20_000,
@@ -249,7 +251,7 @@ min.insync.replicas=1
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
+offsets.topic.num.partitions=${OFFSETS_PARTITIONS}
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
@@ -297,58 +299,145 @@ function randomKafkaUuid(): string {
   }
 }
 
-/**
- * True once the broker answers a Metadata request (v4, no topics) that lists at least one live broker and an
- * active controller: KRaft opens the client port before the broker is unfenced, and a fenced broker lists none.
- */
-export function kafkaAnswers(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const clientId = Buffer.from('sender-infra');
-    const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1);
-    let o = 0;
-    o = body.writeInt16BE(3, o); // api key: Metadata
-    o = body.writeInt16BE(4, o); // api version 4 (non-flexible)
-    o = body.writeInt32BE(1, o); // correlation id
-    o = body.writeInt16BE(clientId.length, o);
-    o += clientId.copy(body, o);
-    o = body.writeInt32BE(0, o); // topics: empty array = none
-    body.writeInt8(0, o); // allow_auto_topic_creation = false
-    const size = Buffer.alloc(4);
-    size.writeInt32BE(body.length);
+/** Partitions of __consumer_offsets (written into server.properties; the readiness probe covers each). */
+const OFFSETS_PARTITIONS = 10;
 
-    let received = Buffer.alloc(0);
-    const socket = net.connect({ port, host });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-    socket.once('connect', () => socket.write(Buffer.concat([size, body])));
+/**
+ * True once the broker really serves clients, checked over the wire (no client library):
+ * 1. Metadata (v4) lists a live broker and an active controller: KRaft opens the client port before the broker
+ *    is unfenced, and a fenced broker lists none;
+ * 2. FindCoordinator (v1) for a group succeeds, which creates __consumer_offsets on a new broker (so the first
+ *    consumer group does not pay for it);
+ * 3. OffsetFetch (v3) answers without COORDINATOR_LOAD_IN_PROGRESS for a group on each __consumer_offsets
+ *    partition: after a restart the group coordinator loads them after the broker says it started, and some
+ *    clients (kafkajs' admin.fetchOffsets) do not retry that error.
+ */
+export async function kafkaReady(port: number, host = '127.0.0.1', timeoutMs = 3000): Promise<boolean> {
+  const connection = await ProbeConnection.open(port, host, timeoutMs).catch(() => undefined);
+  if (!connection) return false;
+  try {
+    const metadata = await connection.request(3, 4, Buffer.concat([int32(0), Buffer.from([0])])); // no topics
+    let p = 4; // throttle_time_ms
+    const brokers = metadata.readInt32BE(p);
+    p += 4;
+    for (let i = 0; i < brokers; i++) {
+      p += 4; // node id
+      p += 2 + metadata.readInt16BE(p); // host
+      p += 4; // port
+      p += 2 + Math.max(metadata.readInt16BE(p), 0); // rack
+    }
+    p += 2 + Math.max(metadata.readInt16BE(p), 0); // cluster id
+    if (brokers === 0 || metadata.readInt32BE(p) < 0) return false; // controller id
+
+    const coordinator = await connection.request(10, 1, Buffer.concat([string(probeGroups()[0]!), Buffer.from([0])]));
+    if (coordinator.readInt16BE(4) !== 0) return false; // after throttle_time_ms
+
+    for (const group of probeGroups()) {
+      const offsets = await connection.request(9, 3, Buffer.concat([string(group), int32(-1)])); // all topics
+      // throttle_time_ms, topics (none: the probe groups never commit), error_code
+      if (offsets.readInt32BE(4) !== 0 || offsets.readInt16BE(8) !== 0) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    connection.close();
+  }
+}
+
+let probeGroupNames: string[] | undefined;
+
+/** One group name per __consumer_offsets partition: Kafka places a group at abs(javaHashCode(id)) % partitions. */
+function probeGroups(): string[] {
+  if (probeGroupNames) return probeGroupNames;
+  const found = new Map<number, string>();
+  for (let i = 0; found.size < OFFSETS_PARTITIONS; i++) {
+    const name = `sender-infra-probe-${i}`;
+    let hash = 0;
+    for (let c = 0; c < name.length; c++) hash = (Math.imul(31, hash) + name.charCodeAt(c)) | 0;
+    const partition = (hash === -2147483648 ? 0 : Math.abs(hash)) % OFFSETS_PARTITIONS;
+    if (!found.has(partition)) found.set(partition, name);
+  }
+  probeGroupNames = [...found.values()];
+  return probeGroupNames;
+}
+
+function int32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(value);
+  return buffer;
+}
+
+function string(value: string): Buffer {
+  const bytes = Buffer.from(value);
+  const length = Buffer.alloc(2);
+  length.writeInt16BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/** A Kafka connection for non-flexible request versions, one request at a time. */
+class ProbeConnection {
+  private received = Buffer.alloc(0);
+  private waiting: { resolve: (body: Buffer) => void; reject: (error: Error) => void } | undefined;
+  private failure: Error | undefined;
+  private correlationId = 0;
+
+  private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;
-      try {
-        let p = 4 + 4 + 4; // size, correlation id, throttle_time_ms
-        const brokers = received.readInt32BE(p);
-        p += 4;
-        for (let i = 0; i < brokers; i++) {
-          p += 4; // node id
-          p += 2 + received.readInt16BE(p); // host
-          p += 4; // port
-          const rack = received.readInt16BE(p);
-          p += 2 + Math.max(rack, 0);
-        }
-        const clusterIdLength = received.readInt16BE(p);
-        p += 2 + Math.max(clusterIdLength, 0);
-        const controllerId = received.readInt32BE(p);
-        done(brokers > 0 && controllerId >= 0);
-      } catch {
-        done(false);
-      }
+      this.received = Buffer.concat([this.received, chunk]);
+      if (this.received.length < 4) return;
+      const size = this.received.readInt32BE(0);
+      if (this.received.length < 4 + size) return;
+      const response = this.received.subarray(4, 4 + size);
+      this.received = this.received.subarray(4 + size);
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      if (response.readInt32BE(0) !== this.correlationId) waiting?.reject(new Error('unexpected correlation id'));
+      else waiting?.resolve(response.subarray(4)); // response header v0: correlation id only
     });
-  });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      this.waiting?.reject(error);
+      this.waiting = undefined;
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+    socket.on('timeout', () => {
+      fail(new Error('timeout'));
+      socket.destroy();
+    });
+  }
+
+  static open(port: number, host: string, timeoutMs: number): Promise<ProbeConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ port, host });
+      socket.setTimeout(timeoutMs);
+      socket.once('connect', () => resolve(new ProbeConnection(socket)));
+      socket.once('error', reject);
+      socket.once('timeout', () => {
+        socket.destroy();
+        reject(new Error('timeout'));
+      });
+    });
+  }
+
+  /** Sends a request with header v1 and returns the response body (after the correlation id). */
+  request(apiKey: number, apiVersion: number, body: Buffer): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure);
+    const header = Buffer.alloc(8);
+    header.writeInt16BE(apiKey, 0);
+    header.writeInt16BE(apiVersion, 2);
+    header.writeInt32BE(++this.correlationId, 4);
+    const message = Buffer.concat([header, string('sender-infra'), body]);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(Buffer.concat([int32(message.length), message]));
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -365,7 +454,7 @@ async function main(argv: string[]): Promise<void> {
     const controllerPort = flag(args, '--controller-port');
     const started = Date.now();
     const broker = await startKafka({
-      dataDir: flag(args, '--data-dir') ?? path.join(TOOLS_DIR, '..', 'data', 'kafka'),
+      dataDir: flag(args, '--data-dir') ?? path.join(LOCAL_DIR, 'data', 'kafka'),
       port: port ? Number(port) : undefined,
       controllerPort: controllerPort ? Number(controllerPort) : undefined,
     });

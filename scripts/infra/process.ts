@@ -93,7 +93,14 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Runnin
   const stop = async () => {
     if (exited) return;
     killGroup(child, options.stopSignal ?? 'SIGTERM');
-    const killed = await Promise.race([exitPromise.then(() => true), sleep(options.killAfterMs ?? 10_000).then(() => false)]);
+    // The timer is cleared on exit, so a stopped service never keeps the parent alive.
+    const killed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), options.killAfterMs ?? 10_000);
+      void exitPromise.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
     if (!killed) {
       killGroup(child, 'SIGKILL');
       await exitPromise;
