@@ -21,6 +21,12 @@ const EnvSchema = z.object({
   KAFKA_DLQ_TOPIC: z.string().min(1).default('sender.requests.dlq'),
   KAFKA_STATUS_TOPIC: z.string().min(1).default('sender.status'),
   KAFKA_GROUP_ID: z.string().min(1).default('temporal-sender-bridge'),
+  /** Larger request records go to the dead-letter topic (the API's body limit, in bytes). */
+  KAFKA_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  STATUS_PUBLISH_INTERVAL_MS: ms.default(200),
+  /** Worker and bridge serve /health/live, /health/ready and /metrics here; unset = no HTTP server. */
+  HEALTH_PORT: port.optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(100),
   SHUTDOWN_GRACE_MS: ms.default(15_000),

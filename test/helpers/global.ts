@@ -24,6 +24,22 @@ export interface Stack {
 
 let current: Stack | undefined;
 let scratch: string | undefined;
+let temporalPort: number | undefined;
+
+/** True when the suite started Temporal itself (and so may stop and restart it). */
+export function ownsTemporal(): boolean {
+  return !process.env.TEMPORAL_ADDRESS;
+}
+
+/** Stops the Temporal server; the returned function starts it again on the same address and data. */
+export async function stopTemporal(): Promise<() => Promise<void>> {
+  if (!ownsTemporal()) throw new Error('Temporal is external (TEMPORAL_ADDRESS); the suite cannot restart it');
+  const s = stack();
+  await s.temporal.stop();
+  return async () => {
+    s.temporal = await startTemporal({ dataDir: path.join(scratch!, 'temporal'), port: temporalPort, ui: false });
+  };
+}
 
 export function stack(): Stack {
   if (!current) throw new Error('the test stack is not running (mocha must load test/helpers/global.ts)');
@@ -44,7 +60,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   const [temporal, database, kafka, workflowBundle] = await Promise.all([
     timed('temporal', (async () => {
       if (!process.env.TEMPORAL_ADDRESS) await ensureTemporalCli();
-      return startTemporal({ dataDir: path.join(scratch!, 'temporal'), port: await freePort(), ui: false });
+      temporalPort = await freePort();
+      return startTemporal({ dataDir: path.join(scratch!, 'temporal'), port: temporalPort, ui: false });
     })()),
     timed('database', (async () => {
       const database = await testDatabase();
