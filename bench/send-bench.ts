@@ -37,7 +37,7 @@ function percentile(sorted: number[], p: number): number {
 
 function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
   const log = fs.openSync(path.join(os.tmpdir(), `sender-bench-${name}.log`), 'w');
-  return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  return spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
 }
 
 function post(agent: http.Agent, port: number, body: string): Promise<{ status: number; body: string }> {

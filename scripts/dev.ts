@@ -41,7 +41,8 @@ function say(message: string): void {
 
 function startChild(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
   const color = colors[children.length % colors.length];
-  const child = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node --import tsx keeps each child one process, so a signal reaches the app itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout!, child.stderr!]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(`${color}${name.padEnd(8)}\x1b[0m| ${line}`));
   }

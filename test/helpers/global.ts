@@ -55,7 +55,9 @@ function timed<T>(label: string, work: Promise<T>): Promise<T> {
 }
 
 export async function mochaGlobalSetup(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
+  // Failure tests stop Temporal on purpose; the SDK's retry warnings would drown the report.
+  const level = (process.env.TEST_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR';
+  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } } });
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sender-test-'));
   const [temporal, database, kafka, workflowBundle] = await Promise.all([
     timed('temporal', (async () => {
