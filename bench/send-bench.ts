@@ -40,6 +40,17 @@ function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): Chi
   return spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
 }
 
+/** The process's peak resident set (VmHWM), read while it still runs. */
+function peakRss(child: ChildProcess): string {
+  try {
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return `${(kb / 1024).toFixed(0)} MiB`;
+  } catch {
+    return 'n/a';
+  }
+}
+
 function post(agent: http.Agent, port: number, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: '/v1/messages', method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
     console.log(`accept latency  p50 ${ms(percentile(acceptLatencies, 50))}  p95 ${ms(percentile(acceptLatencies, 95))}  p99 ${ms(percentile(acceptLatencies, 99))}`);
     console.log(`end-to-end      p50 ${ms(percentile(e2e, 50))}  p95 ${ms(percentile(e2e, 95))}  p99 ${ms(percentile(e2e, 99))}`);
     console.log(`provider received ${sandbox.requests().length - 1} requests for ${ids.length} messages`);
+    console.log(`peak RSS        worker ${peakRss(processes[0]!)}  api ${peakRss(processes[1]!)}`);
     await sandbox.close();
     await db.$disconnect();
     if (done !== ids.length) process.exitCode = 1;

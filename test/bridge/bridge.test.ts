@@ -43,6 +43,19 @@ describe('Kafka bridge (real broker, Temporal, PostgreSQL)', function () {
     expect(events[1]!.value).not.to.contain('8613800000401');
   });
 
+  it('status events of a message sent while no bridge ran are published when one starts (the outbox survives restarts)', async () => {
+    const sent = await h.api.post('/v1/messages', { scene: 'welcome-email', to: { email: 'outbox@example.test' }, variables: { name: 'O' } });
+    await h.waitForMessage(sent.data.id);
+    const status = await collect(topics.status);
+    bridge = await startBridge(h.messages, topics);
+    await waitFor('its status events', () => status.records.filter((r) => r.key === sent.data.id).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const events = status.records.filter((r) => r.key === sent.data.id);
+    await status.stop();
+    expect(events.map((e) => JSON.parse(e.value!).status)).to.deep.equal(['PENDING', 'SUCCEEDED']);
+    expect(JSON.parse(events[0]!.value!).source).to.equal('api');
+  });
+
   it('dead-letters malformed JSON, a schema violation, an oversized record and an unknown scene, each with its reason', async () => {
     const dlq = await collect(topics.dlq);
     bridge = await startBridge(h.messages, topics, { maxRecordBytes: 4096 });

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import pino from 'pino';
+import { REDACTED_PATHS } from '../../src/logger';
 import { SearchAttributes } from '../../src/temporal/names';
 import { stack } from '../helpers/global';
 import { startHarness, type Harness, type MessageBody } from '../helpers/harness';
@@ -196,5 +198,26 @@ describe('SendMessage pipeline (real Temporal, PostgreSQL, local provider)', () 
       expect(history).not.to.contain('123456');
       expect(history).not.to.contain('sandbox-secret');
     });
+  });
+});
+
+describe('logs', () => {
+  it('carry ids and codes, never addresses, variables, content or credentials, on success and failure paths', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, { write: (line: string) => void lines.push(line) });
+    const h = await startHarness({ logger });
+    try {
+      h.sandbox.addRule({ match: { path: '/primary/sms/send' }, respond: [{ status: 400, body: { code: '1002', msg: 'number +8613812345678 is invalid' } }] });
+      const sent = await h.api.post('/v1/messages', { scene: 'login-otp', to: { phone: '+8613812345678' }, variables: { code: '975310' } });
+      await h.waitForMessage(sent.data.id);
+      const mail = await h.api.post('/v1/messages', { scene: 'welcome-email', to: { email: 'secret.person@example.test' }, variables: { name: 'Zebediah' } });
+      await h.waitForMessage(mail.data.id);
+      await h.api.post('/v1/messages', { scene: 'login-otp', to: { phone: '+8613812345678' }, variables: { code: '975310', extra: 'x' } });
+    } finally {
+      await h.stop();
+    }
+    const text = lines.join('\n');
+    expect(lines.length, 'the worker logged its provider calls').to.be.greaterThan(1);
+    for (const secret of ['8613812345678', '975310', 'secret.person', 'Zebediah', 'sandbox-secret', 'sandbox-key']) expect(text).not.to.contain(secret);
   });
 });

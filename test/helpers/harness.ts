@@ -7,7 +7,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { createApp } from '../../src/api/app';
 import { ConfigReader } from '../../src/db/config-reader';
 import { seedConfiguration, type SeedOptions } from '../../src/db/seed';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { MessageService } from '../../src/messages/service';
 import { startSandboxProvider, type SandboxProvider } from '../../src/sandbox/server';
 import { createSendWorker } from '../../src/worker/create-worker';
@@ -41,7 +41,7 @@ export interface MessageBody {
 }
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
-const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+const quietLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /** Fast retries so failure cases finish in seconds; Retry-After still wins over these. */
 export const TEST_RETRY = { maxAttemptsPerGateway: 3, initialIntervalMs: 100, maxIntervalMs: 500, backoffCoefficient: 2 };
@@ -50,7 +50,8 @@ export const TEST_RETRY = { maxAttemptsPerGateway: 3, initialIntervalMs: 100, ma
  * Everything one test needs on top of the shared services: a scriptable provider, the configuration
  * re-seeded to point at it, a fresh task queue with its own worker, and the API on a local port.
  */
-export async function startHarness(options: { seed?: Partial<SeedOptions>; worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { seed?: Partial<SeedOptions>; worker?: boolean; logger?: Logger } = {}): Promise<Harness> {
+  const logger = options.logger ?? quietLogger;
   const { db, temporal: server, workflowBundle } = stack();
   const sandbox = await startSandboxProvider();
   await seedConfiguration(db, { providerUrl: sandbox.url, retry: TEST_RETRY, replace: true, ...options.seed });
