@@ -28,8 +28,34 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/** Applies the committed migrations (prisma migrate deploy): idempotent. */
+/** Migration folders not yet recorded as applied; undefined when the database has no migration table. */
+async function pendingMigrations(url: string): Promise<string[] | undefined> {
+  const committed = fs
+    .readdirSync(path.join(ROOT, 'prisma', 'migrations'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const applied = await client.query<{ migration_name: string }>(
+      'select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null',
+    );
+    const done = new Set(applied.rows.map((row) => row.migration_name));
+    return committed.filter((name) => !done.has(name));
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Applies the committed migrations with `prisma migrate deploy`. The CLI takes ~10 s to start, so a
+ * database that already has every migration is recognised first and left alone.
+ */
 export async function migrate(url: string): Promise<void> {
+  const pending = await pendingMigrations(url);
+  if (pending && pending.length === 0) return;
   await runToCompletion('prisma-migrate', PRISMA, ['migrate', 'deploy'], { DATABASE_URL: url }, ROOT);
 }
 

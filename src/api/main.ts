@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadEnv } from '../config/env';
 import { createDb } from '../db/client';
 import { ConfigReader } from '../db/config-reader';
+import { onShutdown, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { MessageService } from '../messages/service';
 import { createMetrics } from '../metrics';
@@ -31,11 +32,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   logger.info({ url: `http://${env.API_HOST}:${env.API_PORT}` }, 'api listening');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'api stopping');
+  onShutdown(logger, async () => {
     server.close();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS).unref();
@@ -43,13 +40,7 @@ async function main(): Promise<void> {
     clearTimeout(forced);
     await temporal.connection.close();
     await db.$disconnect();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

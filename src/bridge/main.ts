@@ -3,6 +3,7 @@ import { loadEnv } from '../config/env';
 import { createDb } from '../db/client';
 import { ConfigReader } from '../db/config-reader';
 import { startHealthServer } from '../health-server';
+import { onShutdown, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { MessageService } from '../messages/service';
 import { createMetrics } from '../metrics';
@@ -44,11 +45,8 @@ async function main(): Promise<void> {
     : undefined;
   logger.info({ requests: env.KAFKA_REQUESTS_TOPIC, status: env.KAFKA_STATUS_TOPIC, dlq: env.KAFKA_DLQ_TOPIC, group: env.KAFKA_GROUP_ID }, 'bridge started');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, deadLetters: requests.deadLetterCount, statusPublished: status.published }, 'bridge stopping');
+  onShutdown(logger, async () => {
+    logger.info({ deadLetters: requests.deadLetterCount, statusPublished: status.published }, 'bridge stopping');
     // disconnect() lets the batch in hand finish (records in flight are submitted and committed) before leaving the group.
     await consumer.disconnect();
     await status.stop();
@@ -56,13 +54,7 @@ async function main(): Promise<void> {
     health?.close();
     await temporal.connection.close();
     await db.$disconnect();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv } from '../config/env';
 import { createDb } from '../db/client';
+import { runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { startHealthServer } from '../health-server';
@@ -46,7 +47,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);
