@@ -77,8 +77,9 @@ export async function startPglite(opts: { dataDir: string; port: number }): Prom
 const CLUSTER_ROLE = 'sender';
 const CLUSTER_PASSWORD = 'sender';
 
+/** Runs SQL as the cluster's superuser over the local socket (peer auth); the SQL goes in on stdin, untouched by any shell. */
 function asPostgres(sql: string): void {
-  execFileSync('su', ['postgres', '-c', `psql -v ON_ERROR_STOP=1 -qAtc ${JSON.stringify(sql)}`], { stdio: 'pipe' });
+  execFileSync('su', ['postgres', '-c', 'psql -v ON_ERROR_STOP=1 -qAt'], { input: sql, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /**

@@ -204,8 +204,8 @@ export class MessageService {
       }
       throw error instanceof AppError ? error : unavailable('TEMPORAL_UNAVAILABLE', 'could not reach the scheduler to cancel', { messageId: id });
     }
-    // The workflow closes the send log right after the update; wait for it so the answer is final.
-    await handle.result().catch(() => undefined);
+    // The workflow closes the send log right after the update; wait (briefly) so the answer is final.
+    await Promise.race([handle.result().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     const closed = await this.deps.db.message.findUniqueOrThrow({ where: { id } });
     return toMessageView(closed);
   }

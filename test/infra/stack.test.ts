@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { createKafka } from '../../src/bridge/kafka';
@@ -17,6 +18,17 @@ describe('the stack started by the test tooling', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('uses the machine\'s PostgreSQL server where one is installed (PGlite only where none is)', function () {
+    if (process.env.DATABASE_URL) this.skip(); // the user's own database: nothing to choose
+    let installed = false;
+    try {
+      installed = execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' }).trim().length > 0;
+    } catch {
+      installed = false;
+    }
+    expect(stack().database.kind).to.equal(installed ? 'postgres' : 'pglite');
   });
 
   it('the database is migrated: every migration applied, tables present', async () => {
