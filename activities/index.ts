@@ -47,12 +47,26 @@ const closed = (status: MessageStatus) => TERMINAL_STATUSES.includes(status);
 export function createActivities(deps: ActivityDeps) {
   const { db, config, providers, http, logger, metrics } = deps;
 
-  /** Appends to the trace; the key makes a retried activity's second write a no-op. */
-  async function trace(messageId: string, eventKey: string, type: string, data: Record<string, unknown>, status?: MessageStatus) {
-    await db.messageEvent.createMany({
-      data: [{ messageId, eventKey, type, status, data: data as Prisma.InputJsonValue }],
+  interface TraceEvent {
+    eventKey: string;
+    type: string;
+    data: Record<string, unknown>;
+    status?: MessageStatus;
+  }
+
+  /**
+   * Appends to the trace, in order, in one statement; the keys make a retried activity's second write
+   * a no-op. Returns the unsent statement so it can join a status change in one transaction.
+   */
+  function traceWrite(messageId: string, ...events: TraceEvent[]) {
+    return db.messageEvent.createMany({
+      data: events.map((event) => ({ messageId, eventKey: event.eventKey, type: event.type, status: event.status, data: event.data as Prisma.InputJsonValue })),
       skipDuplicates: true,
     });
+  }
+
+  async function trace(messageId: string, ...events: TraceEvent[]): Promise<void> {
+    await traceWrite(messageId, ...events);
   }
 
   async function loadMessage(messageId: string) {
@@ -79,7 +93,7 @@ export function createActivities(deps: ActivityDeps) {
         templated: Object.keys((message.content ?? {}) as object) as ChannelType[],
         channels: channels.map((c) => ({ type: c.type, enabled: c.enabled, gatewayCount: c.gateways.filter((g) => g.enabled).length })),
       });
-      await trace(messageId, 'route.planned', 'route.planned', { candidates: route.candidates, skipped: route.skipped });
+      await trace(messageId, { eventKey: 'route.planned', type: 'route.planned', data: { candidates: route.candidates, skipped: route.skipped } });
       if (route.candidates.length === 0) {
         const reasons = route.skipped.map((s) => `${s.channel}: ${s.reason}`).join(', ');
         return { kind: 'rejected', code: 'NO_ROUTE', reason: `no channel can carry this message (${reasons || 'scene has no channels'})` };
@@ -112,16 +126,17 @@ export function createActivities(deps: ActivityDeps) {
       if (closed(message.status)) {
         throw ApplicationFailure.nonRetryable(`message is already ${message.status}`, FailureTypes.messageClosed);
       }
-      if (attempt === 1) {
-        await trace(messageId, `gateway.selected:${channel}:${gatewayCode}`, 'gateway.selected', { channel, gateway: gatewayCode, ...input.selection });
-      }
       const marked = await db.message.updateMany({
         where: { id: messageId, status: { in: ['PENDING', 'SENDING'] } },
         data: { status: 'SENDING', channel, gatewayCode, attempts: { increment: 1 }, sentAt: message.sentAt ?? new Date() },
       });
       if (marked.count === 0) throw ApplicationFailure.nonRetryable('message was closed meanwhile', FailureTypes.messageClosed);
       const attemptKey = `attempt:${gatewayCode}:${attempt}`;
-      await trace(messageId, attemptKey, 'attempt.started', { channel, gateway: gatewayCode, attempt }, 'SENDING');
+      await trace(
+        messageId,
+        ...(attempt === 1 ? [{ eventKey: `gateway.selected:${channel}:${gatewayCode}`, type: 'gateway.selected', data: { channel, gateway: gatewayCode, ...input.selection } }] : []),
+        { eventKey: attemptKey, type: 'attempt.started', data: { channel, gateway: gatewayCode, attempt }, status: 'SENDING' },
+      );
 
       const gateway = await config.gateway(gatewayCode);
       const provider = gateway ? providers.get(gateway.providerKind) : undefined;
@@ -152,7 +167,7 @@ export function createActivities(deps: ActivityDeps) {
       metrics?.providerCalls.inc({ gateway: gatewayCode, outcome: outcome.kind });
       metrics?.providerLatency.observe({ gateway: gatewayCode }, latencyMs / 1000);
       const { kind, ...detail } = outcome;
-      await trace(messageId, `${attemptKey}:result`, 'attempt.finished', { channel, gateway: gatewayCode, attempt, outcome: kind, latencyMs, ...detail });
+      const finished: TraceEvent = { eventKey: `${attemptKey}:result`, type: 'attempt.finished', data: { channel, gateway: gatewayCode, attempt, outcome: kind, latencyMs, ...detail } };
       logger.info({ messageId, gateway: gatewayCode, attempt, outcome: kind, code: 'code' in outcome ? outcome.code : undefined, latencyMs }, 'provider call');
 
       if (outcome.kind === 'accepted') {
@@ -161,13 +176,16 @@ export function createActivities(deps: ActivityDeps) {
             where: { id: messageId, status: 'SENDING' },
             data: { status: 'SUCCEEDED', providerMessageId: outcome.providerMessageId, errorCode: null, errorMessage: null, finishedAt: new Date() },
           }),
-          db.messageEvent.createMany({
-            data: [{ messageId, eventKey: 'status:SUCCEEDED', type: 'status', status: 'SUCCEEDED', data: { gateway: gatewayCode, providerMessageId: outcome.providerMessageId ?? null } }],
-            skipDuplicates: true,
+          traceWrite(messageId, finished, {
+            eventKey: 'status:SUCCEEDED',
+            type: 'status',
+            status: 'SUCCEEDED',
+            data: { gateway: gatewayCode, providerMessageId: outcome.providerMessageId ?? null },
           }),
         ]);
         return { providerMessageId: outcome.providerMessageId, latencyMs, attempt };
       }
+      await trace(messageId, finished);
       const details = [{ code: outcome.code, httpStatus: outcome.httpStatus ?? null, attempt }];
       if (outcome.kind === 'retryable') {
         if ((outcome.retryAfterMs ?? 0) > input.maxRetryAfterMs) {
@@ -197,10 +215,7 @@ export function createActivities(deps: ActivityDeps) {
           where: { id: messageId, status: { in: ['PENDING', 'SENDING'] } },
           data: { status, errorCode: code, errorMessage: reason, finishedAt: new Date() },
         }),
-        db.messageEvent.createMany({
-          data: [{ messageId, eventKey: `status:${status}`, type: 'status', status, data: { code, reason, ...(input.data ?? {}) } as Prisma.InputJsonValue }],
-          skipDuplicates: true,
-        }),
+        traceWrite(messageId, { eventKey: `status:${status}`, type: 'status', status, data: { code, reason, ...(input.data ?? {}) } }),
       ]);
       const message = await loadMessage(messageId);
       return message.status;
@@ -208,7 +223,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** A failover or retry decision taken in the workflow, kept in the trace. */
     async recordDecision(messageId: string, eventKey: string, type: string, data: Record<string, unknown>): Promise<void> {
-      await trace(messageId, eventKey, type, data);
+      await trace(messageId, { eventKey, type, data });
     },
   };
 }
