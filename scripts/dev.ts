@@ -161,7 +161,8 @@ async function main(): Promise<void> {
 Send a message:
   ${curl}
 Then: curl -s ${api}/v1/messages/<id>
-
+${temporal.uiUrl ? `Its workflow in the Temporal UI: ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent('SenderScene="login-otp"')}
+` : ''}
 Ctrl-C stops everything.
 `);
 }
