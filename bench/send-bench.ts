@@ -66,6 +66,13 @@ function post(agent: http.Agent, port: number, body: string): Promise<{ status: 
 async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sender-bench-'));
   const processes: ChildProcess[] = [];
+  // Interrupted: end the app processes too (the infrastructure is ended by scripts/infra on exit).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of processes) child.kill('SIGKILL');
+      process.exit(1);
+    });
+  }
   if (!process.env.TEMPORAL_ADDRESS) await ensureTemporalCli();
   const temporal = await startTemporal({ dataDir: path.join(scratch, 'temporal'), port: await freePort(), ui: false });
   const database = await testDatabase();

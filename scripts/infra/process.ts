@@ -134,10 +134,19 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-// A parent that dies without calling stop() must not leave services behind.
+// A parent that dies without calling stop() must not leave services behind. On exit that is easy; a
+// signal ends a process without 'exit' unless someone listens, so listen when nobody else does (dev.ts
+// has its own, graceful handler; mocha and the benchmark do not).
 process.once('exit', () => {
   for (const child of liveChildren) killGroup(child, 'SIGKILL');
 });
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return;
+    for (const child of liveChildren) killGroup(child, 'SIGTERM');
+    process.exit(code);
+  });
+}
 
 /** Runs a command to completion, output to the named log; rejects with the log's tail on failure. */
 export function runToCompletion(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
