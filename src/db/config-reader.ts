@@ -78,10 +78,4 @@ export class ConfigReader {
     }
     return undefined;
   }
-
-  /** Forget everything (after an admin change, in tests). */
-  clear(): void {
-    this.scenes.clear();
-    this.channels = undefined;
-  }
 }

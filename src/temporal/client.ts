@@ -1,4 +1,4 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { SearchAttributes, workflowIdFor } from './names';
 import type { sendMessage } from '../../workflows';
 
@@ -39,5 +39,3 @@ export async function startSendWorkflow(client: Client, start: StartSend): Promi
     throw error;
   }
 }
-
-export { WorkflowNotFoundError };
