@@ -68,6 +68,7 @@ describe('Kafka bridge (real broker, Temporal, PostgreSQL)', function () {
     ]);
     await waitFor('four dead letters', () => dlq.records.length >= 4);
     await waitFor('the good record', async () => (await byKey('good-after-bad')).length === 1);
+    expect((await h.waitForMessage((await byKey('good-after-bad'))[0]!.id)).status).to.equal('SUCCEEDED');
     await dlq.stop();
     const reasons = Object.fromEntries(dlq.records.map((r) => [r.key, r]));
     expect(reasons['bad-json']!.headers['x-dlq-reason-code']).to.equal('INVALID_JSON');
@@ -106,7 +107,7 @@ describe('Kafka bridge (real broker, Temporal, PostgreSQL)', function () {
         value: JSON.stringify({ messages: [{ scene: 'login-otp', to: { phone: '+8613800000406' }, variables: { code: '1' } }, { scene: 'welcome-email', to: { email: 'k@example.test' }, variables: { name: 'K' } }] }),
       },
     ]);
-    await waitFor('two messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: ['batch-rec#0', 'batch-rec#1'] } } })) === 2);
+    await waitFor('two sent messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: ['batch-rec#0', 'batch-rec#1'] }, status: 'SUCCEEDED' } })) === 2);
   });
 
   it('1,000 records over 6 partitions → 1,000 workflows and 1,000 terminal statuses', async () => {
