@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTemporalCli, startTemporal } from '../scripts/infra/temporal';
 import { migrate, testDatabase } from '../scripts/infra/postgres';
-import { freePort, sleep } from '../scripts/infra/process';
+import { freePort, sleep, waitForHttp } from '../scripts/infra/process';
 import { createDb } from '../src/db/client';
 import { seedConfiguration } from '../src/db/seed';
 import { startSandboxProvider } from '../src/sandbox/server';
@@ -84,12 +84,7 @@ async function main(): Promise<void> {
     const apiPort = await freePort();
     const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, API_PORT: String(apiPort), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' };
     processes.push(startProcess('worker', 'src/worker/main.ts', env), startProcess('api', 'src/api/main.ts', env));
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${apiPort}/health/ready`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (i > 240) throw new Error('API did not become ready');
-      await sleep(250);
-    }
+    await waitForHttp(`http://127.0.0.1:${apiPort}/health/ready`);
     // Warm-up: one message end to end so that bundling and connection set-up are not measured.
     await post(new http.Agent(), apiPort, JSON.stringify({ scene: 'login-otp', to: { phone: '+8613900000000' }, variables: { code: '0' } }));
     for (let i = 0; i < 240 && (await db.message.count({ where: { status: 'SUCCEEDED' } })) < 1; i++) await sleep(250);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ensureKafka, startKafka, type KafkaBroker } from './infra/kafka';
 import { migrate, startPglite, type Database } from './infra/postgres';
-import { LOCAL_DIR, portOpen, runToCompletion, sleep } from './infra/process';
+import { LOCAL_DIR, portOpen, runToCompletion, waitForHttp } from './infra/process';
 import { ensureTemporalCli, startTemporal, type TemporalServer } from './infra/temporal';
 import { ensureTopics } from '../src/bridge/topics';
 
@@ -54,20 +54,6 @@ function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child
   });
   children.push(child);
   return child;
-}
-
-async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 async function shutdown(code: number): Promise<never> {

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { SendActivities, SendPlan } from '../activities';
 import { FailureTypes, type FinishInput } from '../activities/types';
-import type { ChannelType, MessageStatus } from '../src/messages/channels';
+import { TERMINAL_STATUSES, type ChannelType, type MessageStatus } from '../src/messages/channels';
 import { orderGateways } from '../src/routing/gateway-selection';
 import { SearchAttributes } from '../src/temporal/names';
 
@@ -176,7 +176,7 @@ function workflowRandom(): number {
 }
 
 function isClosed(status: MessageStatus): boolean {
-  return status !== 'PENDING' && status !== 'SENDING';
+  return TERMINAL_STATUSES.includes(status);
 }
 
 /** Reads an activity failure: its type, the provider's code and how many attempts it took. */

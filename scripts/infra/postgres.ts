@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { LOCAL_DIR, portOpen, runToCompletion, sleep, spawnService, type RunningService } from './process';
+import { LOCAL_DIR, freePort, portOpen, runToCompletion, sleep, spawnService, type RunningService } from './process';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -159,7 +159,6 @@ export async function testDatabase(): Promise<Database> {
   if (server) return createScratchDatabase(server, 'sender_test');
   fs.mkdirSync(LOCAL_DIR, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(LOCAL_DIR, 'pglite-test-'));
-  const { freePort } = await import('./process');
   const db = await startPglite({ dataDir, port: await freePort() });
   return { ...db, stop: async () => (await db.stop(), fs.rmSync(dataDir, { recursive: true, force: true })) };
 }

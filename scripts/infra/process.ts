@@ -58,6 +58,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Polls a URL until it answers 2xx. */
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
 export function logFile(name: string): string {
   fs.mkdirSync(LOGS_DIR, { recursive: true });
   return path.join(LOGS_DIR, `${name}.log`);

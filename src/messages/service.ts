@@ -171,7 +171,7 @@ export class MessageService {
     if (query.channel) where.channel = query.channel;
     if (query.recipient) {
       const value = query.recipient.includes('@') ? query.recipient.toLowerCase() : query.recipient;
-      where.recipientIndex = { hasSome: Object.keys(CHANNEL_ADDRESS_FIELDS).map((field) => `${field}:${value}`) };
+      where.recipientIndex = { hasSome: Object.values(CHANNEL_ADDRESS).map((field) => `${field}:${value}`) };
     }
     if (query.from || query.to) where.createdAt = { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) };
     if (query.cursor) {
@@ -214,8 +214,6 @@ export class MessageService {
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
-
-const CHANNEL_ADDRESS_FIELDS: Record<string, true> = Object.fromEntries(Object.values(CHANNEL_ADDRESS).map((field) => [field, true]));
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');

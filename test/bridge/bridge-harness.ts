@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Consumer, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
+import { startBridge as startBridgeWith, type Bridge } from '../../src/bridge/bridge';
 import { createKafka } from '../../src/bridge/kafka';
-import { RequestConsumer } from '../../src/bridge/request-consumer';
-import { StatusPublisher } from '../../src/bridge/status-publisher';
 import { ensureTopics } from '../../src/bridge/topics';
 import { createLogger } from '../../src/logger';
 import type { MessageService } from '../../src/messages/service';
@@ -70,35 +69,21 @@ export async function collect(topic: string): Promise<{ records: ConsumedRecord[
   return { records, stop: () => consumer.disconnect() };
 }
 
-/** The bridge run in-process over a test's own topics, as src/bridge/main.ts wires it. */
-export async function startBridge(messages: MessageService, topics: Topics, options: { maxRecordBytes?: number } = {}) {
-  const client = kafka();
-  const producer: Producer = client.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  const consumer: Consumer = client.consumer({ groupId: topics.group, sessionTimeout: 30_000, heartbeatInterval: 1000, maxWaitTimeInMs: 500 });
-  await producer.connect();
-  await consumer.connect();
-  const requests = new RequestConsumer({
-    consumer,
-    producer,
+/** The bridge run in-process over a test's own topics, wired exactly as src/bridge/main.ts wires it. */
+export function startBridge(messages: MessageService, topics: Topics, options: { maxRecordBytes?: number } = {}): Promise<Bridge> {
+  return startBridgeWith({
+    kafka: kafka(),
+    db: stack().db,
     messages,
     logger,
+    groupId: topics.group,
     requestsTopic: topics.requests,
     dlqTopic: topics.dlq,
+    statusTopic: topics.status,
     maxRecordBytes: options.maxRecordBytes ?? 256 * 1024,
     partitionsConcurrently: 6,
+    statusIntervalMs: 100,
   });
-  const status = new StatusPublisher({ db: stack().db, producer, topic: topics.status, logger, intervalMs: 100 });
-  await requests.start();
-  status.start();
-  return {
-    requests,
-    status,
-    async stop() {
-      await consumer.disconnect();
-      await status.stop();
-      await producer.disconnect();
-    },
-  };
 }
 
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { stack } from '../helpers/global';
 import { startHarness, type Harness } from '../helpers/harness';
 import { collect, freshTopics, produce, startBridge, waitFor, type Topics } from './bridge-harness';
+import { TERMINAL_STATUSES } from '../../src/messages/channels';
 
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 const otp = (phone: string, code = '123456') => JSON.stringify({ scene: 'login-otp', to: { phone }, variables: { code } });
 
 describe('Kafka bridge (real broker, Temporal, PostgreSQL)', function () {
@@ -116,7 +116,7 @@ describe('Kafka bridge (real broker, Temporal, PostgreSQL)', function () {
     const records = Array.from({ length: 1000 }, (_, i) => ({ key: `bulk-${run}-${i}`, value: otp(`+86137${String(i).padStart(8, '0')}`, String(i)) }));
     await produce(topics.requests, records);
     const keys = records.map((r) => r.key);
-    await waitFor('1,000 terminal messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: TERMINAL as never } } })) === 1000, 200_000);
+    await waitFor('1,000 terminal messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: [...TERMINAL_STATUSES] } } })) === 1000, 200_000);
     expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys } } })).to.equal(1000);
     expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: 'SUCCEEDED' } })).to.equal(1000);
     const { count } = await h.temporal.workflow.count(`TaskQueue = '${h.taskQueue}'`);

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { freshTopics, produce, startBridge, waitFor, type Topics } from '../bridge/bridge-harness';
 import { stack } from '../helpers/global';
 import { startHarness, type Harness } from '../helpers/harness';
+import { TERMINAL_STATUSES } from '../../src/messages/channels';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 
 function records(run: string, count: number, prefix: string) {
   return Array.from({ length: count }, (_, i) => ({
@@ -44,7 +44,7 @@ describe('bridge crashes and rebalances lose nothing and send nothing twice', fu
   afterEach(async () => h.stop());
 
   async function expectEachOnce(keys: string[]) {
-    await waitFor(`${keys.length} terminal messages`, async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: TERMINAL as never } } })) === keys.length, 200_000);
+    await waitFor(`${keys.length} terminal messages`, async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: [...TERMINAL_STATUSES] } } })) === keys.length, 200_000);
     expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys } } })).to.equal(keys.length);
     expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: 'SUCCEEDED' } })).to.equal(keys.length);
     const calls = h.sandbox.requests({ api: 'sms' });

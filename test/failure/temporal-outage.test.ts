@@ -5,8 +5,8 @@ import { RecoverySweep } from '../../src/worker/recovery';
 import { freshTopics, produce, startBridge, waitFor } from '../bridge/bridge-harness';
 import { ownsTemporal, stack, stopTemporal } from '../helpers/global';
 import { startHarness, type Harness } from '../helpers/harness';
+import { TERMINAL_STATUSES } from '../../src/messages/channels';
 
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 
 describe('Temporal outage', function () {
   this.timeout(240_000);
@@ -63,7 +63,7 @@ describe('Temporal outage', function () {
       await restart();
       restart = undefined;
 
-      await waitFor('60 terminal messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: TERMINAL as never } } })) === 60, 180_000);
+      await waitFor('60 terminal messages', async () => (await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: { in: [...TERMINAL_STATUSES] } } })) === 60, 180_000);
       expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys } } })).to.equal(60);
       expect(await stack().db.message.count({ where: { idempotencyKey: { in: keys }, status: 'SUCCEEDED' } })).to.equal(60);
       const calls = h.sandbox.requests({ api: 'sms' });

@@ -12,6 +12,7 @@ import { MessageService } from '../../src/messages/service';
 import { startSandboxProvider, type SandboxProvider } from '../../src/sandbox/server';
 import { createSendWorker } from '../../src/worker/create-worker';
 import { stack } from './global';
+import { TERMINAL_STATUSES } from '../../src/messages/channels';
 
 export interface Harness {
   /** The REST API on a local port; answers with any status (no throw). */
@@ -40,7 +41,6 @@ export interface MessageBody {
   [key: string]: unknown;
 }
 
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 const quietLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /** Fast retries so failure cases finish in seconds; Retry-After still wins over these. */
@@ -78,7 +78,7 @@ export async function startHarness(options: { seed?: Partial<SeedOptions>; worke
     temporal,
     taskQueue,
     worker,
-    async waitForMessage(id, until = (m) => TERMINAL.includes(m.status), timeoutMs = 30_000) {
+    async waitForMessage(id, until = (m) => (TERMINAL_STATUSES as readonly string[]).includes(m.status), timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let last: MessageBody | undefined;
       while (Date.now() < deadline) {
